@@ -1,0 +1,1 @@
+"""Pieces more than one service needs: common settings and the traced Mongo client."""

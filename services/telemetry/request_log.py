@@ -47,8 +47,10 @@ def configure_logging(service_name: str, level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # Uvicorn's access log would repeat our request line without the trace id.
+    # Uvicorn's access log and httpx's per-call lines would repeat what the request line and the
+    # trace already say, without the trace id.
     logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class RequestLogMiddleware:

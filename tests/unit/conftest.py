@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from pymongo import AsyncMongoClient
@@ -49,8 +50,8 @@ class Lab:
     exporter: InMemorySpanExporter
     chat_settings: ChatSettings
     auth_settings: AuthSettings
-    # How chat reaches auth, for building a second chat with a broken llm-stub.
-    auth_transport: httpx.AsyncBaseTransport
+    # The running auth app, for building a second chat with a broken llm-stub.
+    auth_app: FastAPI
 
     async def token(self, user_id: str) -> str:
         response = await self.client.post("/api/login", json={"username": user_id, "password": PASSWORD})
@@ -85,11 +86,17 @@ def mongo_url() -> str:
         stop_mongo()
 
 
-def chat_with_llm(lab: Lab, llm_transport: httpx.AsyncBaseTransport):
-    """A second chat on the same database and auth, with llm-stub replaced (for failure cases)."""
-    return chat_app.create_app(
-        lab.chat_settings, setup_telemetry("chat", lab.exporter), {"auth": lab.auth_transport, "llm": llm_transport}
+def chat_with_llm(lab: Lab, llm_transport: httpx.AsyncBaseTransport) -> tuple[FastAPI, InMemorySpanExporter]:
+    """A second chat on the same database and auth, with llm-stub replaced (for failure cases).
+
+    It gets an exporter and transports of its own: its lifespan shuts its provider down, and
+    httpx instrumentation wraps the transport instance it is given.
+    """
+    exporter = InMemorySpanExporter()
+    app = chat_app.create_app(
+        lab.chat_settings, setup_telemetry("chat", exporter), {"auth": IsolatedASGITransport(lab.auth_app), "llm": llm_transport}
     )
+    return app, exporter
 
 
 @pytest.fixture(scope="session")
@@ -103,9 +110,10 @@ async def lab(mongo_url: str):
     chat_settings = ChatSettings(mongo_url=mongo_url, mongo_db=db_name, auth_url="http://auth", llm_url="http://llm-stub")
     auth = auth_app.create_app(auth_settings, setup_telemetry("auth", exporter))
     llm = llm_app.create_app(LlmStubSettings(llm_base_ms=1, llm_jitter_ms=0), setup_telemetry("llm-stub", exporter))
-    auth_transport = IsolatedASGITransport(auth)
     chat = chat_app.create_app(
-        chat_settings, setup_telemetry("chat", exporter), {"auth": auth_transport, "llm": IsolatedASGITransport(llm)}
+        chat_settings,
+        setup_telemetry("chat", exporter),
+        {"auth": IsolatedASGITransport(auth), "llm": IsolatedASGITransport(llm)},
     )
     mongo = AsyncMongoClient(mongo_url, tz_aware=True)
     async with (
@@ -114,6 +122,6 @@ async def lab(mongo_url: str):
         chat.router.lifespan_context(chat),
         httpx.AsyncClient(transport=IsolatedASGITransport(chat), base_url="http://chat") as client,
     ):
-        yield Lab(client, mongo[db_name], exporter, chat_settings, auth_settings, auth_transport)
+        yield Lab(client, mongo[db_name], exporter, chat_settings, auth_settings, auth)
     await mongo.drop_database(db_name)
     await mongo.close()

@@ -133,7 +133,7 @@ async def test_llm_failure_leaves_nothing_half_written(lab, unchanged, handler, 
     body = {"message": "will the model answer?"}
     if existing:
         body["conversation_id"] = await _own_conversation(lab, "user-0001")
-    chat = chat_with_llm(lab, httpx.MockTransport(handler))
+    chat, _ = chat_with_llm(lab, httpx.MockTransport(handler))
     async with chat.router.lifespan_context(chat):
         client = httpx.AsyncClient(transport=IsolatedASGITransport(chat), base_url="http://chat")
         response = await client.post("/api/chat", json=body, headers=await lab.headers("user-0001"))

@@ -9,6 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr, StringConstraints
 
 MESSAGE_MAX_CHARS = 4000
 TITLE_CHARS = 60
+PREVIEW_CHARS = 80
 
 # A 24-hex-digit string: checked before it reaches the database, so `{"$ne": ...}` never does.
 ObjectIdStr = Annotated[StrictStr, StringConstraints(pattern=r"^[0-9a-f]{24}$")]
@@ -48,15 +49,17 @@ class ConversationSummary(BaseModel):
     created_at: datetime
     updated_at: datetime
     message_count: int
+    preview: str | None = None
 
     @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "ConversationSummary":
+    def from_doc(cls, doc: dict[str, Any], preview: str | None = None) -> "ConversationSummary":
         return cls(
             id=str(doc["_id"]),
             title=doc["title"],
             created_at=doc["created_at"],
             updated_at=doc["updated_at"],
             message_count=doc.get("message_count", 0),
+            preview=preview,
         )
 
 
@@ -69,6 +72,13 @@ class ConversationDetail(BaseModel):
     conversation: ConversationSummary
     messages: list[MessageOut] = Field(description="newest first")
     next_cursor: str | None
+    # Only under the slow_serialization scenario: the legacy embedded copy of every message.
+    transcript: list[dict[str, Any]] | None = None
+
+
+class Profile(BaseModel):
+    user_id: str
+    avatar_url: str
 
 
 def to_object_id(value: str) -> ObjectId | None:
@@ -87,14 +97,13 @@ def parse_object_id(value: str | None, what: str) -> ObjectId | None:
 
 
 def message_cursor(doc: dict[str, Any]) -> str:
-    """Messages page by (timestamp, _id): two messages can share a millisecond."""
-    return f"{int(doc['timestamp'].timestamp() * 1000)}-{doc['_id']}"
+    """Messages page by timestamp (milliseconds, as MongoDB stores it): the index's sort key."""
+    return str(int(doc["timestamp"].timestamp() * 1000))
 
 
-def parse_message_cursor(value: str | None) -> tuple[datetime, ObjectId] | None:
+def parse_message_cursor(value: str | None) -> datetime | None:
     if value is None:
         return None
-    millis, _, object_id = value.partition("-")
-    if not millis.isdigit():
+    if not value.isdigit() or len(value) > 15:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, "malformed cursor")
-    return datetime.fromtimestamp(int(millis) / 1000, UTC), parse_object_id(object_id, "cursor")
+    return datetime.fromtimestamp(int(value) / 1000, UTC)

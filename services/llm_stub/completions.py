@@ -47,3 +47,8 @@ def complete(request: CompletionRequest) -> dict:
             "total_tokens": prompt_tokens + completion_tokens,
         },
     }
+
+
+def avatar_url(user_id: str) -> str:
+    """A stable avatar address per user, as an avatar service derives it from a hash."""
+    return f"https://avatars.example/{hashlib.sha256(user_id.encode()).hexdigest()[:16]}.png"

@@ -1,10 +1,17 @@
-"""The stand-in's behaviour per call: how long it takes and whether it fails, from a seeded draw."""
+"""A stand-in API's behaviour per call: how long it takes and whether it fails, from a seeded draw."""
 
 import asyncio
 import random
 from dataclasses import dataclass
 
-from services.llm_stub.settings import LlmStubSettings
+
+@dataclass(frozen=True)
+class LatencyProfile:
+    base_ms: float
+    jitter_ms: float
+    tail_probability: float
+    tail_ms: float
+    error_rate: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -15,19 +22,19 @@ class Draw:
 
 
 class LatencyModel:
-    def __init__(self, settings: LlmStubSettings) -> None:
-        self.settings = settings
-        self._random = random.Random(settings.llm_seed)
+    def __init__(self, profile: LatencyProfile, seed: int) -> None:
+        self.profile = profile
+        self._random = random.Random(seed)
 
     def draw(self) -> Draw:
-        s, rng = self.settings, self._random
-        delay_ms = s.llm_base_ms + rng.uniform(0, s.llm_jitter_ms)
-        in_tail = rng.random() < s.llm_tail_probability
-        if in_tail:
-            delay_ms += rng.expovariate(1 / s.llm_tail_ms) if s.llm_tail_ms else 0.0
-        return Draw(delay_ms=delay_ms, in_tail=in_tail, fails=rng.random() < s.llm_error_rate)
+        p, rng = self.profile, self._random
+        delay_ms = p.base_ms + rng.uniform(0, p.jitter_ms)
+        in_tail = rng.random() < p.tail_probability
+        if in_tail and p.tail_ms:
+            delay_ms += rng.expovariate(1 / p.tail_ms)
+        return Draw(delay_ms=delay_ms, in_tail=in_tail, fails=rng.random() < p.error_rate)
 
 
 async def simulate(delay_ms: float) -> None:
-    """Simulate the external API's latency (the only simulated delay in the lab)."""
+    """Simulate an external API's latency (the only simulated delay in the lab)."""
     await asyncio.sleep(delay_ms / 1000)

@@ -81,13 +81,11 @@ def generate(plan: SeedPlan, now: datetime | None = None) -> Iterator[tuple[str,
         started = now - timedelta(days=rng.uniform(1, 365))
         step = timedelta(seconds=rng.uniform(20, 600))
         yield "permissions", {"user_id": owner, "conversation_id": conversation_id, "role": "owner"}
+        transcript = []
         for n in range(size):
-            yield "messages", {
-                "conversation_id": conversation_id,
-                "role": "user" if n % 2 == 0 else "assistant",
-                "content": _sentence(rng),
-                "timestamp": started + step * n,
-            }
+            message = {"role": "user" if n % 2 == 0 else "assistant", "content": _sentence(rng), "timestamp": started + step * n}
+            transcript.append(message)
+            yield "messages", {"conversation_id": conversation_id, **message}
         yield "conversations", {
             "_id": conversation_id,
             "user_id": owner,
@@ -95,4 +93,6 @@ def generate(plan: SeedPlan, now: datetime | None = None) -> Iterator[tuple[str,
             "created_at": started,
             "updated_at": started + step * max(0, size - 1),
             "message_count": size,
+            # The legacy model embedded every message; the slow_serialization scenario still reads it.
+            "transcript": transcript,
         }

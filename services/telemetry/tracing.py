@@ -16,11 +16,13 @@ from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
 from opentelemetry.instrumentation.pymongo import CommandTracer
+from opentelemetry.instrumentation.redis import RedisInstrumentor
 from opentelemetry.sdk.resources import OTELResourceDetector, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, SimpleSpanProcessor, SpanExporter
 from opentelemetry.trace import Span
 from pymongo import monitoring
+from redis.asyncio import Redis
 
 from services.telemetry.mongo_shape import statement_shape
 from services.telemetry.request_log import PROBE_PATHS, RequestLogMiddleware
@@ -74,6 +76,10 @@ class Telemetry:
         """Client spans and W3C `traceparent` injection for calls to other services."""
         HTTPXClientInstrumentor.instrument_client(client, tracer_provider=self.provider)
         return client
+
+    def instrument_redis(self, client: Redis) -> None:
+        """Spans for every command of this Redis client (cache hits and misses show in the trace)."""
+        RedisInstrumentor.instrument_client(client, tracer_provider=self.provider)
 
     def mongo_listener(self) -> monitoring.CommandListener:
         """A command listener to pass to `AsyncMongoClient(event_listeners=[...])`."""

@@ -12,14 +12,14 @@ from services.telemetry import setup_telemetry
 
 def test_same_seed_same_sequence():
     settings = LlmStubSettings(llm_tail_probability=0.1, llm_error_rate=0.05)
-    first = LatencyModel(settings)
-    second = LatencyModel(settings)
+    first = LatencyModel(settings.completion_profile(), settings.llm_seed)
+    second = LatencyModel(settings.completion_profile(), settings.llm_seed)
     assert [first.draw() for _ in range(100)] == [second.draw() for _ in range(100)]
 
 
 def test_distribution_has_the_configured_body_and_tail():
     settings = LlmStubSettings(llm_base_ms=100, llm_jitter_ms=50, llm_tail_probability=0.05, llm_tail_ms=2000, llm_seed=3)
-    model = LatencyModel(settings)
+    model = LatencyModel(settings.completion_profile(), settings.llm_seed)
     draws = [model.draw() for _ in range(20_000)]
     body = [d.delay_ms for d in draws if not d.in_tail]
     tail = [d.delay_ms for d in draws if d.in_tail]
@@ -31,7 +31,7 @@ def test_distribution_has_the_configured_body_and_tail():
 
 
 def test_error_rate():
-    model = LatencyModel(LlmStubSettings(llm_error_rate=0.2, llm_seed=5))
+    model = LatencyModel(LlmStubSettings(llm_error_rate=0.2).completion_profile(), 5)
     failures = sum(model.draw().fails for _ in range(10_000))
     assert 1800 < failures < 2200
 

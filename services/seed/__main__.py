@@ -15,6 +15,8 @@ from services.auth.passwords import hash_password
 from services.seed.data import SeedPlan, generate, user_ids
 
 BATCH = 5_000
+# Bump when the documents' shape changes, so an older data set is reloaded instead of reused.
+DATA_FORMAT = 2
 COLLECTIONS = ("users", "conversations", "messages", "permissions")
 # Indexes every scenario keeps. messages.conversation_id is left out on purpose: that is the incident.
 INDEXES = {
@@ -45,7 +47,7 @@ async def _flush(db, pending: dict[str, list[dict]], counts: dict[str, int], min
 
 async def seed(args: argparse.Namespace, password: str) -> None:
     plan = SeedPlan(users=args.users, messages=args.messages, seed=args.seed)
-    fingerprint = {"users": plan.users, "messages": plan.messages, "seed": plan.seed}
+    fingerprint = {"users": plan.users, "messages": plan.messages, "seed": plan.seed, "format": DATA_FORMAT}
     client = AsyncMongoClient(args.mongo_url, tz_aware=True)
     db = client[args.db]
     try:

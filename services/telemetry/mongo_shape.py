@@ -38,10 +38,18 @@ def _dumps(value: Any) -> str:
     return json.dumps(value, separators=(", ", ": "), default=str)
 
 
+def collection_of(command_name: str, command: Mapping[str, Any]) -> str | None:
+    """The collection a command works on; getMore names its cursor first and the collection after."""
+    for candidate in (command.get(command_name), command.get("collection")):
+        if isinstance(candidate, str):
+            return candidate
+    return None
+
+
 def statement_shape(command_name: str, command: Mapping[str, Any]) -> str:
     """Return the redacted shape of one command, as sent on the wire."""
-    collection = command.get(command_name)
-    parts = [command_name] + ([collection] if isinstance(collection, str) else [])
+    collection = collection_of(command_name, command)
+    parts = [command_name] + ([collection] if collection else [])
 
     if command_name in _FILTER_FIELD:
         parts.append(_dumps(redact(command.get(_FILTER_FIELD[command_name], {}))))

@@ -24,7 +24,7 @@ from opentelemetry.trace import Span
 from pymongo import monitoring
 from redis.asyncio import Redis
 
-from services.telemetry.mongo_shape import statement_shape
+from services.telemetry.mongo_shape import collection_of, statement_shape
 from services.telemetry.request_log import PROBE_PATHS, RequestLogMiddleware
 
 SERVICE_VERSION = "0.1.0"
@@ -42,8 +42,8 @@ def _resource(service_name: str) -> Resource:
 
 def _name_mongo_span(span: Span, event: monitoring.CommandStartedEvent) -> None:
     """Name Mongo spans `find messages` (semantic conventions) and record the redacted shape."""
-    collection = event.command.get(event.command_name)
-    if isinstance(collection, str):
+    collection = collection_of(event.command_name, event.command)
+    if collection:
         span.update_name(f"{event.command_name} {collection}")
     span.set_attribute("db.statement", statement_shape(event.command_name, event.command))
 

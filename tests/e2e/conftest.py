@@ -11,7 +11,7 @@ from pymongo import MongoClient
 
 from local_stack import components as spec
 from local_stack.stack import LocalStack
-from tests.mongo import REQUIRE
+from tests.backends import REQUIRE
 
 BINARIES = ("jaeger", "otelcol-lab", "ferretdb")
 
@@ -31,6 +31,14 @@ class Stack:
     def message_count(self) -> int:
         return self.db.messages.count_documents({})
 
+    def set_scenarios(self, *on: str) -> None:
+        """Exactly these scenarios on, every other one fixed."""
+        admin = {"Authorization": f"Bearer {self.local.env['ADMIN_TOKEN']}"}
+        assert self.client.post("/admin/fix", headers=admin).status_code == 200
+        for name in on:
+            response = self.client.put(f"/admin/scenarios/{name}", json={"on": True}, headers=admin)
+            assert response.status_code == 200, response.text
+
 
 @pytest.fixture(scope="session")
 def stack():
@@ -43,7 +51,9 @@ def stack():
     local = LocalStack(say=lambda line: None)
     started = local.up()
     mongo = MongoClient(local.env["MONGO_URL"], serverSelectionTimeoutMS=5000)
-    with httpx.Client(base_url=spec.CHAT_URL, timeout=30) as client:
-        yield Stack(local, client, mongo[os.environ.get("MONGO_DB", "chatlab")])
+    with httpx.Client(base_url=spec.CHAT_URL, timeout=60) as client:
+        stack = Stack(local, client, mongo[os.environ.get("MONGO_DB", "chatlab")])
+        yield stack
+        stack.set_scenarios("missing_index")  # leave the stack as the write-up's incident
     mongo.close()
     local.down(started)

@@ -36,6 +36,9 @@ class Trace:
     def services(self) -> set[str]:
         return {s.service for s in self.spans}
 
+    def children(self, parent: Span) -> list[Span]:
+        return [s for s in self.spans if s.parent_id == parent.span_id]
+
 
 def fetch_trace(trace_id: str) -> Trace | None:
     response = httpx.get(f"{JAEGER_URL}/api/traces/{trace_id}", timeout=5)

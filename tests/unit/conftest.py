@@ -29,10 +29,12 @@ from services.llm_stub import app as llm_app
 from services.llm_stub.settings import LlmStubSettings
 from services.seed.__main__ import seed
 from services.telemetry import setup_telemetry
-from tests.mongo import REQUIRE, ensure_mongo, stop_mongo
+from local_stack import components as spec
+from tests import backends
 
 JWT_SECRET = "unit-test-signing-key-of-32-bytes-or-more"
 PASSWORD = "unit-test-password"
+ADMIN_TOKEN = "unit-test-admin-token"
 SEED_USERS = 3
 
 
@@ -73,17 +75,27 @@ class Lab:
         return result
 
 
-@pytest.fixture(scope="session")
-def mongo_url() -> str:
-    url, started_here = ensure_mongo()
+def _backend(name: str, url_variable: str, default_url: str, port: int, hint: str):
+    url, started_here = backends.ensure(name, url_variable, default_url, port)
     if not url:
-        reason = "no MongoDB-protocol server: set MONGO_URL, or run `make tools` to build FerretDB"
-        if REQUIRE:
+        reason = f"no {name} server: set {url_variable}, or {hint}"
+        if backends.REQUIRE:
             pytest.fail(reason)
         pytest.skip(reason)
     yield url
     if started_here:
-        stop_mongo()
+        backends.stop(name)
+
+
+@pytest.fixture(scope="session")
+def mongo_url() -> str:
+    yield from _backend("mongo", "MONGO_URL", spec.DEFAULT_MONGO_URL, spec.MONGO_PORT, "run `make tools` to build FerretDB")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = f"redis://{spec.HOST}:{spec.REDIS_PORT}/0"
+    yield from _backend("redis", "REDIS_URL", url, spec.REDIS_PORT, "install Debian's redis-server (`make tools`)")
 
 
 def chat_with_llm(lab: Lab, llm_transport: httpx.AsyncBaseTransport) -> tuple[FastAPI, InMemorySpanExporter]:
@@ -100,16 +112,25 @@ def chat_with_llm(lab: Lab, llm_transport: httpx.AsyncBaseTransport) -> tuple[Fa
 
 
 @pytest.fixture(scope="session")
-async def lab(mongo_url: str):
+async def lab(mongo_url: str, redis_url: str):
     db_name = f"labtest_{os.getpid()}"
     await seed(
         argparse.Namespace(mongo_url=mongo_url, db=db_name, users=SEED_USERS, messages=300, seed=1, force=True), PASSWORD
     )
     exporter = InMemorySpanExporter()
     auth_settings = AuthSettings(jwt_secret=JWT_SECRET, mongo_url=mongo_url, mongo_db=db_name)
-    chat_settings = ChatSettings(mongo_url=mongo_url, mongo_db=db_name, auth_url="http://auth", llm_url="http://llm-stub")
+    chat_settings = ChatSettings(
+        mongo_url=mongo_url,
+        mongo_db=db_name,
+        redis_url=redis_url,
+        auth_url="http://auth",
+        llm_url="http://llm-stub",
+        admin_token=ADMIN_TOKEN,
+        lab_scenarios="none",  # every fix on: tests of a scenario turn it on themselves
+    )
     auth = auth_app.create_app(auth_settings, setup_telemetry("auth", exporter))
-    llm = llm_app.create_app(LlmStubSettings(llm_base_ms=1, llm_jitter_ms=0), setup_telemetry("llm-stub", exporter))
+    stub_settings = LlmStubSettings(llm_base_ms=1, llm_jitter_ms=0, avatar_base_ms=1, avatar_jitter_ms=0, avatar_tail_probability=0)
+    llm = llm_app.create_app(stub_settings, setup_telemetry("llm-stub", exporter))
     chat = chat_app.create_app(
         chat_settings,
         setup_telemetry("chat", exporter),

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from local_stack import components as spec
-from tests.mongo import REQUIRE
+from tests.backends import REQUIRE
 
 COMPOSECHECK = spec.TOOLS_BIN / "composecheck"
 ONE_SHOT = {"seed"}

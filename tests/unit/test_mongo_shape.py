@@ -43,3 +43,7 @@ def test_aggregate_pipeline_is_redacted():
 
 def test_commands_without_a_collection():
     assert statement_shape("ping", {"ping": 1}) == "ping"
+
+
+def test_get_more_names_its_collection_not_its_cursor():
+    assert statement_shape("getMore", {"getMore": 81723, "collection": "messages", "batchSize": 101}) == "getMore messages"

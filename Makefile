@@ -10,7 +10,7 @@ TOOLS := .tools/bin
 # The collector builder's release; keep it equal to the modules in otel-collector/builder-config.yaml.
 OCB_VERSION := v0.161.0
 
-.PHONY: help venv tools up down logs local-up local-down local-status seed test clean
+.PHONY: help venv tools up down logs local-up local-down local-status seed loadtest compare scenarios scenario fix break test clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -68,6 +68,28 @@ local-status: ## Show the state of each local process
 
 seed: venv ## Reload the demo data into the Mongo on 127.0.0.1:27017 (either stack); SEED_MESSAGES=N sizes it
 	$(PY) -m local_stack seed
+
+# --- the lab: load, scenarios -------------------------------------------------------------
+RATE ?= 5
+DURATION ?= 60
+
+loadtest: venv ## Open-model load test of chat: RATE=req/s DURATION=s; prints percentiles and trace links
+	$(PY) -m loadgen run --rate $(RATE) --duration $(DURATION)
+
+compare: venv ## The last two load test reports side by side (before and after a fix)
+	$(PY) -m loadgen compare
+
+scenarios: venv ## Which latency scenarios are on
+	$(PY) -m loadgen scenarios
+
+scenario: venv ## Switch one scenario: make scenario NAME=n_plus_one STATE=on
+	$(PY) -m loadgen scenario $(NAME) $(STATE)
+
+fix: venv ## Apply every fix (all scenarios off)
+	$(PY) -m loadgen fix
+
+break: venv ## Back to the write-up's incident (only missing_index on)
+	$(PY) -m loadgen break
 
 # --- tests -------------------------------------------------------------------------------
 test: venv tools ## Unit and end-to-end tests against the real local stack

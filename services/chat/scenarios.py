@@ -33,7 +33,7 @@ SCENARIOS = {
         Scenario(
             "n_plus_one",
             "the conversation list fetches each conversation's preview with a query of its own",
-            "one aggregation over all listed conversations ($in, then $group)",
+            "one query for the whole page: each conversation's last message by ($in ids, $in last timestamps)",
         ),
         Scenario(
             "unbounded_query",
@@ -47,8 +47,8 @@ SCENARIOS = {
         ),
         Scenario(
             "slow_serialization",
-            "history returns the conversation's embedded legacy transcript, serialized field by field",
-            "project the transcript away ($slice for a preview) and serialize with orjson",
+            "history of an old conversation returns its embedded legacy transcript, serialized field by field",
+            "project the transcript away and serialize with pydantic's compiled encoder",
         ),
     )
 }

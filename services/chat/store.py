@@ -106,7 +106,6 @@ class ChatStore:
                         "created_at": asked_at,
                         "updated_at": answered_at,
                         "message_count": 0,
-                        "transcript": [],
                     }
                 )
                 await self.db.permissions.insert_one(
@@ -118,8 +117,6 @@ class ChatStore:
                 {
                     "$set": {"updated_at": answered_at},
                     "$inc": {"message_count": 2},
-                    # The legacy embedded copy is kept in step; slow_serialization reads it.
-                    "$push": {"transcript": {"$each": exchange}},
                 },
             )
             return conversation_id

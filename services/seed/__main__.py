@@ -16,7 +16,7 @@ from services.seed.data import SeedPlan, generate, user_ids
 
 BATCH = 5_000
 # Bump when the documents' shape changes, so an older data set is reloaded instead of reused.
-DATA_FORMAT = 2
+DATA_FORMAT = 3
 COLLECTIONS = ("users", "conversations", "messages", "permissions")
 # Indexes every scenario keeps. messages.conversation_id is left out on purpose: that is the incident.
 INDEXES = {

@@ -78,7 +78,9 @@ def generate(plan: SeedPlan, now: datetime | None = None) -> Iterator[tuple[str,
         # Every user owns at least one conversation; the rest go to random users.
         owner = users[index] if index < len(users) else rng.choice(users)
         conversation_id = ObjectId()
-        started = now - timedelta(days=rng.uniform(1, 365))
+        whale = index < plan.whales
+        # Whales are the oldest conversations: they date from before the messages collection existed.
+        started = now - timedelta(days=rng.uniform(330, 365) if whale else rng.uniform(1, 330))
         step = timedelta(seconds=rng.uniform(20, 600))
         yield "permissions", {"user_id": owner, "conversation_id": conversation_id, "role": "owner"}
         transcript = []
@@ -86,13 +88,16 @@ def generate(plan: SeedPlan, now: datetime | None = None) -> Iterator[tuple[str,
             message = {"role": "user" if n % 2 == 0 else "assistant", "content": _sentence(rng), "timestamp": started + step * n}
             transcript.append(message)
             yield "messages", {"conversation_id": conversation_id, **message}
-        yield "conversations", {
+        conversation = {
             "_id": conversation_id,
             "user_id": owner,
             "title": _sentence(rng)[:60],
             "created_at": started,
             "updated_at": started + step * max(0, size - 1),
             "message_count": size,
-            # The legacy model embedded every message; the slow_serialization scenario still reads it.
-            "transcript": transcript,
         }
+        if whale:
+            # The legacy model embedded every message in the conversation; these old ones still carry
+            # that copy, and the slow_serialization scenario still reads it.
+            conversation["transcript"] = transcript
+        yield "conversations", conversation

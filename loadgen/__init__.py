@@ -1,0 +1,1 @@
+"""An open-model load generator that reports honest percentiles and links slow requests to traces."""

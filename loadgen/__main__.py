@@ -19,9 +19,10 @@ import httpx
 
 from loadgen import report
 from loadgen.runner import OpenModelRunner, Plan
+from loadgen.spans import SpanRecorder
 from loadgen.traffic import TrafficMix, log_in, parse_mix
 from local_stack.components import read_dotenv
-from services.telemetry import setup_telemetry
+from services.telemetry.tracing import resource_for
 
 DEFAULTS = {"url": "http://127.0.0.1:8000", "jaeger_url": "http://localhost:16686", "report_dir": "reports"}
 
@@ -62,15 +63,17 @@ async def _run(args: argparse.Namespace) -> dict:
     password = _setting("DEMO_USER_PASSWORD")
     if not password:
         sys.exit("set DEMO_USER_PASSWORD (it is in .env for the demo stacks)")
-    telemetry = setup_telemetry("loadgen")
+    spans = SpanRecorder()
     limits = httpx.Limits(max_connections=args.max_in_flight, max_keepalive_connections=args.max_in_flight)
     async with httpx.AsyncClient(base_url=args.url, timeout=args.timeout, limits=limits) as client:
         users = await log_in(client, [f"user-{n:04d}" for n in range(1, args.users + 1)], password)
         traffic = TrafficMix(users, parse_mix(args.mix), args.seed)
         plan = Plan(args.rate, args.duration, args.ramp_from, args.max_in_flight, keep_slowest=args.slowest)
         print(f"load test: {args.rate:g} req/s for {args.duration:g}s against {args.url}, {len(users)} users", file=sys.stderr)
-        results = await OpenModelRunner(client, traffic, telemetry.tracer, plan).run(_progress)
-    telemetry.shutdown()  # flush the client spans, so every trace link below has its root
+        results = await OpenModelRunner(client, traffic, spans, plan).run(_progress)
+    # Exported now, after the run, so every trace link below has its root by the time it is printed.
+    if not await asyncio.to_thread(spans.export, resource_for("loadgen")):
+        print("warning: some client spans could not be exported (is the collector up?)", file=sys.stderr)
     config = {k: getattr(args, k) for k in ("url", "rate", "duration", "ramp_from", "users", "mix", "seed", "slo_p95_ms")}
     return report.build(results, config, args.jaeger_url, active_scenarios(args.url))
 

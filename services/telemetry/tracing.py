@@ -30,7 +30,8 @@ from services.telemetry.request_log import PROBE_PATHS, RequestLogMiddleware
 SERVICE_VERSION = "0.1.0"
 
 
-def _resource(service_name: str) -> Resource:
+def resource_for(service_name: str) -> Resource:
+    """What a process reports itself as: name, version, environment; OTEL_* variables win."""
     defaults = {
         "service.name": service_name,
         "service.version": SERVICE_VERSION,
@@ -96,7 +97,7 @@ def setup_telemetry(service_name: str, exporter: SpanExporter | None = None) -> 
     The OTLP exporter reads the standard OTEL_EXPORTER_OTLP_* variables and the batch processor
     the OTEL_BSP_* ones.
     """
-    provider = TracerProvider(resource=_resource(service_name))
+    provider = TracerProvider(resource=resource_for(service_name))
     if exporter is not None:
         provider.add_span_processor(SimpleSpanProcessor(exporter))
     elif os.environ.get("OTEL_TRACES_EXPORTER", "otlp") != "none":

@@ -7,10 +7,10 @@ import json
 
 import httpx
 import pytest
-from opentelemetry.sdk.trace import TracerProvider
 
 from loadgen import report
 from loadgen.runner import OpenModelRunner, Plan
+from loadgen.spans import SpanRecorder
 from loadgen.schedule import arrival_offsets
 from loadgen.stats import LatencyStats
 from loadgen.traffic import Request, parse_mix
@@ -40,16 +40,38 @@ async def test_a_stall_shows_in_the_tail_as_the_users_waiting_behind_it_saw_it()
     # second waited between 0 and 1 s: a third of all requests. A closed loop would have sent one.
     app = stalling_server(1.0, 2.0)
     app.started = asyncio.get_running_loop().time() + 0.05
-    tracer = TracerProvider().get_tracer("test")
+    spans = SpanRecorder()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://fake") as client:
-        results = await OpenModelRunner(client, OneRequest(), tracer, Plan(rate=100, duration_s=3)).run()
+        results = await OpenModelRunner(client, OneRequest(), spans, Plan(rate=100, duration_s=3)).run()
     stats = results.overall
     assert stats.count == 300 and results.scheduled == 300
     assert stats.percentile_ms(99) > 900, "the requests queued behind the stall"
     assert stats.percentile_ms(90) > 600
     assert stats.percentile_ms(50) < 100, "most requests were not affected"
     assert results.send_lag.percentile_ms(50) < 5, "the generator itself kept sending on time"
-    assert all(len(s.trace_id) == 32 for s in results.slowest_first())
+    assert {s.trace_id for s in results.slowest_first()} <= {s.trace_id_hex for s in spans.spans}
+    assert len({s.trace_id for s in spans.spans}) == 300, "one trace per request"
+
+
+def test_client_spans_are_exported_with_the_ids_the_requests_carried():
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace.export import SpanExportResult
+    from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+
+    from loadgen.spans import ClientSpan
+
+    recorder = SpanRecorder()
+    trace_id, span_id, traceparent = recorder.new_ids()
+    assert traceparent == f"00-{trace_id:032x}-{span_id:016x}-01"
+    recorder.record(ClientSpan(trace_id, span_id, "history", 1_000, 5_000, {"lab.loadgen.outcome": "503"}, True))
+    exporter = InMemorySpanExporter()
+    exporter.shutdown = lambda: None  # keep what it received readable after export() shuts it down
+    assert recorder.export(Resource.create({"service.name": "loadgen"}), exporter)
+    [span] = exporter.get_finished_spans()
+    assert (span.context.trace_id, span.context.span_id, span.name) == (trace_id, span_id, "history")
+    assert span.start_time == 1_000 and span.end_time == 5_000 and span.status.status_code.name == "ERROR"
+    assert span.resource.attributes["service.name"] == "loadgen"
+    assert SpanExportResult.SUCCESS.name == "SUCCESS"
 
 
 def test_percentiles_of_a_known_distribution():

@@ -13,6 +13,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -50,13 +51,15 @@ def active_scenarios(url: str) -> list[str] | None:
 
 
 def _progress(runner: OpenModelRunner, elapsed: float) -> None:
+    interactive = sys.stderr.isatty()
+    if not interactive and round(elapsed) % 10:  # a log file gets a line every 10 s, a terminal a live one
+        return
     r = runner.results
     line = (
         f"  {elapsed:5.0f}s / {runner.plan.duration_s:g}s   done {r.overall.count:>6}   in flight {runner.in_flight:>4}"
         f"   p95 so far {r.overall.percentile_ms(95):8.1f} ms   errors {sum(r.overall.errors.values())}"
     )
-    end = "\r" if sys.stderr.isatty() else "\n"
-    print(line, end=end, file=sys.stderr, flush=True)
+    print(line, end="\r" if interactive else "\n", file=sys.stderr, flush=True)
 
 
 async def _run(args: argparse.Namespace) -> dict:
@@ -70,12 +73,14 @@ async def _run(args: argparse.Namespace) -> dict:
         traffic = TrafficMix(users, parse_mix(args.mix), args.seed)
         plan = Plan(args.rate, args.duration, args.ramp_from, args.max_in_flight, keep_slowest=args.slowest)
         print(f"load test: {args.rate:g} req/s for {args.duration:g}s against {args.url}, {len(users)} users", file=sys.stderr)
+        started_us = time.time_ns() // 1000
         results = await OpenModelRunner(client, traffic, spans, plan).run(_progress)
+        window = {"start_us": started_us, "end_us": time.time_ns() // 1000}
     # Exported now, after the run, so every trace link below has its root by the time it is printed.
     if not await asyncio.to_thread(spans.export, resource_for("loadgen")):
         print("warning: some client spans could not be exported (is the collector up?)", file=sys.stderr)
     config = {k: getattr(args, k) for k in ("url", "rate", "duration", "ramp_from", "users", "mix", "seed", "slo_p95_ms")}
-    return report.build(results, config, args.jaeger_url, active_scenarios(args.url))
+    return {**report.build(results, config, args.jaeger_url, active_scenarios(args.url)), "window": window}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,1 @@
+"""Find the slow span automatically, say why it is slow, and prove the fix."""

@@ -1,0 +1,150 @@
+"""From many traces to a ranked list of culprits, each with the pattern that explains it."""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from diagnose.critical_path import PathSegment, critical_path, root_of
+from diagnose.traces import Span, Trace
+from loadgen.stats import LatencyStats
+
+HTTP_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+EXAMPLES = 3
+# A parent making this many identical calls in one request is an N+1, not a coincidence.
+REPEAT_THRESHOLD = 4
+
+
+@dataclass(frozen=True)
+class Operation:
+    """What is aggregated: a span's service and name, its statement shape, and the step it ran in."""
+
+    service: str
+    name: str
+    statement: str
+    within: str
+
+    def label(self) -> str:
+        return f"{self.service}: {self.name}" + (f"  (in {self.within})" if self.within else "")
+
+
+def operation_of(segment: PathSegment, by_id: dict[str, Span], service: str) -> Operation:
+    """Name a span by where it ran: its parent step, or for another service's span, the step of
+    the studied service that called it ("lookup_avatar in fetch_avatar")."""
+    span, parent = segment.span, segment.parent
+    if parent is None:
+        return Operation(span.service, span.name, span.statement, "")
+    if span.service == service:
+        return Operation(span.service, span.name, span.statement, parent.name)
+    caller = parent
+    while caller is not None and (caller.service != service or caller.name in HTTP_METHODS):
+        caller = by_id.get(caller.parent_id or "")
+    return Operation(span.service, span.name, span.statement, caller.name if caller else parent.name)
+
+
+def endpoint_of(trace: Trace, service: str) -> str:
+    """The request as the service under study saw it: its first server span's name."""
+    servers = [s for s in trace.spans if s.service == service and s.kind == "server"]
+    return min(servers, key=lambda s: s.start_us).name if servers else root_of(trace)[0].name
+
+
+@dataclass
+class OperationStats:
+    slow_us: int = 0
+    normal_us: int = 0
+    slow_traces: int = 0
+    calls_in_slow: int = 0
+    max_siblings: int = 0
+    unbounded: bool = False
+    has_children: bool = False
+    # The slowest traces it was on the path of: a min-heap of (its time there, trace id).
+    examples: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    threshold_ms: float
+    threshold_rule: str
+    traces: int = 0
+    slow: int = 0
+    slow_total_us: int = 0
+    normal_total_us: int = 0
+    incomplete: int = 0
+    operations: dict[Operation, OperationStats] = field(default_factory=lambda: defaultdict(OperationStats))
+    endpoints: dict[str, LatencyStats] = field(default_factory=lambda: defaultdict(LatencyStats))
+
+    def add(self, trace: Trace, service: str) -> None:
+        root, orphans = root_of(trace)
+        self.traces += 1
+        self.incomplete += orphans > 0
+        slow = root.duration_us > self.threshold_ms * 1000
+        self.endpoints[endpoint_of(trace, service)].record(root.duration_us / 1e6, "ok")
+        path = critical_path(trace)
+        if slow:
+            self.slow += 1
+            self.slow_total_us += root.duration_us
+        else:
+            self.normal_total_us += root.duration_us
+        by_id = {s.span_id: s for s in trace.spans}
+        operations = {segment.span.span_id: operation_of(segment, by_id, service) for segment in path}
+        per_trace: dict[Operation, int] = Counter()
+        for segment in path:
+            per_trace[operations[segment.span.span_id]] += segment.self_us
+        siblings = Counter((s.parent_id, s.service, s.name, s.statement) for s in trace.spans)
+        for operation, self_us in per_trace.items():
+            stats = self.operations[operation]
+            if not slow:
+                stats.normal_us += self_us
+                continue
+            stats.slow_us += self_us
+            stats.slow_traces += 1
+            spans = [s.span for s in path if operations[s.span.span_id] == operation]
+            stats.calls_in_slow += len(spans)
+            stats.max_siblings = max(stats.max_siblings, *(siblings[(s.parent_id, s.service, s.name, s.statement)] for s in spans))
+            stats.unbounded |= any(_unbounded(s, trace) for s in spans)
+            stats.has_children |= any(trace.children(s) for s in spans)
+            entry = (self_us, trace.trace_id)
+            if len(stats.examples) < EXAMPLES:
+                heapq.heappush(stats.examples, entry)
+            elif entry > stats.examples[0]:
+                heapq.heapreplace(stats.examples, entry)
+
+    def ranked(self) -> list[tuple[Operation, OperationStats, float, float]]:
+        """(operation, stats, share of slow-trace latency, share of normal-trace latency), worst first.
+
+        Ranked by how much more of the slow traces' time it takes than of the normal ones': an
+        operation that is slow everywhere is a cost, one that is slow only in the tail is a culprit.
+        """
+        rows = []
+        for operation, stats in self.operations.items():
+            slow_share = stats.slow_us / self.slow_total_us if self.slow_total_us else 0.0
+            normal_share = stats.normal_us / self.normal_total_us if self.normal_total_us else 0.0
+            if stats.slow_us:
+                rows.append((operation, stats, slow_share, normal_share))
+        return sorted(rows, key=lambda r: r[2] - r[3], reverse=True)
+
+
+def _unbounded(span: Span, trace: Trace) -> bool:
+    """A find with no limit that came back in several batches: it returned whatever it matched."""
+    if not span.statement.startswith("find ") or " limit " in f"{span.statement} ":
+        return False
+    collection = span.statement.split(" ")[1]
+    return any(s.name == f"getMore {collection}" and s.parent_id == span.parent_id for s in trace.spans)
+
+
+def pattern(operation: Operation, stats: OperationStats) -> str:
+    """Which of the lab's culprit shapes this one has, in a phrase."""
+    is_db = bool(operation.statement)
+    per_trace = stats.calls_in_slow / max(1, stats.slow_traces)
+    if is_db and stats.max_siblings >= REPEAT_THRESHOLD:
+        return f"N+1 queries: the same query repeated up to {stats.max_siblings} times side by side in one request"
+    if is_db and stats.unbounded:
+        return "unbounded query: a find with no limit, fetching batch after batch of everything it matches"
+    if is_db:
+        return f"one dominating database call ({per_trace:.1f} per slow request)"
+    if operation.name in HTTP_METHODS or operation.service != "chat":
+        return "slow outbound call: the request waits on another service"
+    if not stats.has_children:
+        return "time spent in the span itself (CPU: building or serializing a response)"
+    return "time spent in the span itself, between its children"

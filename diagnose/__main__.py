@@ -12,11 +12,13 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from diagnose import report
 from diagnose.analysis import Analysis
-from diagnose.traces import Jaeger, JaegerError
+from diagnose.critical_path import root_of
+from diagnose.traces import Jaeger, JaegerError, Trace
 from loadgen.stats import LatencyStats
 
 
@@ -34,12 +36,19 @@ def _window(args: argparse.Namespace) -> dict:
     return {"start_us": end - int(minutes * 60e6), "end_us": end, "label": f"the last {minutes:g} minutes"}
 
 
+def _requests(args: argparse.Namespace, jaeger: Jaeger, window: dict) -> Iterator[Trace]:
+    for trace in jaeger.search(args.service, window["start_us"], window["end_us"]):
+        # Jaeger matches a trace by any of its spans; a request that began before the window is not ours.
+        if root_of(trace)[0].start_us >= window["start_us"]:
+            yield trace
+
+
 def _threshold(args: argparse.Namespace, jaeger: Jaeger, window: dict) -> tuple[float, str]:
     if args.split == "slo":
         return args.slo_ms, "the SLO"
     durations = LatencyStats()  # one pass for the durations only: p95 first, then the analysis
-    for trace in jaeger.search(args.service, window["start_us"], window["end_us"]):
-        durations.record(max(s.duration_us for s in trace.spans) / 1e6, "ok")
+    for trace in _requests(args, jaeger, window):
+        durations.record(root_of(trace)[0].duration_us / 1e6, "ok")
     return durations.percentile_ms(95), "the window's p95"
 
 
@@ -48,7 +57,7 @@ def diagnose(args: argparse.Namespace) -> dict:
     window = _window(args)
     threshold_ms, rule = _threshold(args, jaeger, window)
     analysis = Analysis(threshold_ms, rule)
-    for trace in jaeger.search(args.service, window["start_us"], window["end_us"]):
+    for trace in _requests(args, jaeger, window):
         analysis.add(trace, args.service)
     return report.build(analysis, window, args.jaeger_url, args.mongo_url, args.db, args.top)
 

@@ -54,6 +54,8 @@ class OperationStats:
     slow_us: int = 0
     normal_us: int = 0
     slow_traces: int = 0
+    # Slow requests in which it took more of the critical path than anything else.
+    dominated: int = 0
     calls_in_slow: int = 0
     max_siblings: int = 0
     unbounded: bool = False
@@ -78,7 +80,7 @@ class Analysis:
         root, orphans = root_of(trace)
         self.traces += 1
         self.incomplete += orphans > 0
-        slow = root.duration_us > self.threshold_ms * 1000
+        slow = root.duration_us >= self.threshold_ms * 1000
         self.endpoints[endpoint_of(trace, service)].record(root.duration_us / 1e6, "ok")
         path = critical_path(trace)
         if slow:
@@ -92,6 +94,8 @@ class Analysis:
         for segment in path:
             per_trace[operations[segment.span.span_id]] += segment.self_us
         siblings = Counter((s.parent_id, s.service, s.name, s.statement) for s in trace.spans)
+        if slow:
+            self.operations[max(per_trace, key=per_trace.get)].dominated += 1
         for operation, self_us in per_trace.items():
             stats = self.operations[operation]
             if not slow:
@@ -113,8 +117,9 @@ class Analysis:
     def ranked(self) -> list[tuple[Operation, OperationStats, float, float]]:
         """(operation, stats, share of slow-trace latency, share of normal-trace latency), worst first.
 
-        Ranked by how much more of the slow traces' time it takes than of the normal ones': an
-        operation that is slow everywhere is a cost, one that is slow only in the tail is a culprit.
+        First by how many slow requests it dominated, so that two causes hurting different requests
+        both surface; then by how much more of the slow traces' time it takes than of the normal
+        ones': slow everywhere is a cost, slow only in the tail is a culprit.
         """
         rows = []
         for operation, stats in self.operations.items():
@@ -122,7 +127,7 @@ class Analysis:
             normal_share = stats.normal_us / self.normal_total_us if self.normal_total_us else 0.0
             if stats.slow_us:
                 rows.append((operation, stats, slow_share, normal_share))
-        return sorted(rows, key=lambda r: r[2] - r[3], reverse=True)
+        return sorted(rows, key=lambda r: (r[1].dominated, r[2] - r[3]), reverse=True)
 
 
 def _unbounded(span: Span, trace: Trace) -> bool:

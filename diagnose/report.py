@@ -45,6 +45,7 @@ def build(analysis: Analysis, window: dict, jaeger_url: str, mongo_url: str, db_
                 "slow_share": round(slow_share, 3),
                 "normal_share": round(normal_share, 3),
                 "mean_ms_per_slow_trace": round(stats.slow_us / max(1, analysis.slow) / 1000, 1),
+                "dominated_slow_requests": stats.dominated,
                 "pattern": kind,
                 "database": evidence.__dict__ if evidence else None,
                 "suggested_index": shape.create_index_command() if shape else None,
@@ -91,7 +92,8 @@ def render(report: dict) -> str:
         lines += [
             "",
             f"#{rank}  {c['operation']}",
-            f"    {c['slow_share']:.0%} of slow-trace latency (normal traces: {c['normal_share']:.0%}), "
+            f"    {c['slow_share']:.0%} of slow-trace latency (normal traces: {c['normal_share']:.0%}); "
+            f"the biggest cost in {c['dominated_slow_requests']} of {report['slow']} slow requests, "
             f"{c['mean_ms_per_slow_trace']:.0f} ms per slow request on the critical path",
             f"    pattern   {c['pattern']}",
         ]

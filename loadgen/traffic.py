@@ -64,17 +64,25 @@ def parse_mix(text: str | None) -> dict[str, int]:
     return mix
 
 
+# Set-up is not measured, and under a bad scenario the conversation list can take seconds.
+SETUP_TIMEOUT_S = 300
+SETUP_CONCURRENCY = 4
+
+
 async def log_in(client: httpx.AsyncClient, user_ids: list[str], password: str) -> list[VirtualUser]:
     """Log every virtual user in and learn their conversations; not part of the measured run."""
+    gate = asyncio.Semaphore(SETUP_CONCURRENCY)
 
     async def one(user_id: str) -> VirtualUser:
-        response = await client.post("/api/login", json={"username": user_id, "password": password})
-        if response.status_code != 200:
-            raise RuntimeError(f"cannot log in {user_id}: {response.status_code} {response.text[:200]}")
-        headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
-        listing = await client.get("/api/conversations", params={"limit": 100}, headers=headers)
-        listing.raise_for_status()
-        return VirtualUser(user_id, headers, [c["id"] for c in listing.json()["items"]])
+        async with gate:
+            response = await client.post("/api/login", json={"username": user_id, "password": password}, timeout=SETUP_TIMEOUT_S)
+            if response.status_code != 200:
+                raise RuntimeError(f"cannot log in {user_id}: {response.status_code} {response.text[:200]}")
+            headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
+            listing = await client.get("/api/conversations", params={"limit": 100}, headers=headers, timeout=SETUP_TIMEOUT_S)
+            if listing.status_code != 200:
+                raise RuntimeError(f"cannot list {user_id}'s conversations: {listing.status_code} {listing.text[:200]}")
+            return VirtualUser(user_id, headers, [c["id"] for c in listing.json()["items"]])
 
     return list(await asyncio.gather(*(one(u) for u in user_ids)))
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from diagnose import report
-from diagnose.analysis import Analysis
+from diagnose.analysis import Analysis, service_root
 from diagnose.critical_path import root_of
 from diagnose.traces import Jaeger, JaegerError, Trace
 from loadgen.stats import LatencyStats
@@ -48,7 +48,8 @@ def _threshold(args: argparse.Namespace, jaeger: Jaeger, window: dict) -> tuple[
         return args.slo_ms, "the SLO"
     durations = LatencyStats()  # one pass for the durations only: p95 first, then the analysis
     for trace in _requests(args, jaeger, window):
-        durations.record(root_of(trace)[0].duration_us / 1e6, "ok")
+        if root := service_root(trace, args.service):
+            durations.record(root.duration_us / 1e6, "ok")
     return durations.percentile_ms(95), "the window's p95"
 
 

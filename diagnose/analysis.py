@@ -43,10 +43,14 @@ def operation_of(segment: PathSegment, by_id: dict[str, Span], service: str) -> 
     return Operation(span.service, span.name, span.statement, caller.name if caller else parent.name)
 
 
-def endpoint_of(trace: Trace, service: str) -> str:
-    """The request as the service under study saw it: its first server span's name."""
+def service_root(trace: Trace, service: str) -> Span | None:
+    """The request as the studied service saw it: its first server span; None if it has not arrived.
+
+    A load generator's client span above it is left out: its extra time is the network and the
+    generator, not an operation of the service.
+    """
     servers = [s for s in trace.spans if s.service == service and s.kind == "server"]
-    return min(servers, key=lambda s: s.start_us).name if servers else root_of(trace)[0].name
+    return min(servers, key=lambda s: s.start_us) if servers else None
 
 
 @dataclass
@@ -77,12 +81,16 @@ class Analysis:
     endpoints: dict[str, LatencyStats] = field(default_factory=lambda: defaultdict(LatencyStats))
 
     def add(self, trace: Trace, service: str) -> None:
-        root, orphans = root_of(trace)
+        _, orphans = root_of(trace)
+        root = service_root(trace, service)
         self.traces += 1
-        self.incomplete += orphans > 0
+        # Still arriving (the service's spans are not in Jaeger yet) or broken: counted, not judged.
+        self.incomplete += orphans > 0 or root is None
+        if root is None:
+            return
         slow = root.duration_us >= self.threshold_ms * 1000
-        self.endpoints[endpoint_of(trace, service)].record(root.duration_us / 1e6, "ok")
-        path = critical_path(trace)
+        self.endpoints[root.name].record(root.duration_us / 1e6, "ok")
+        path = critical_path(trace, root)
         if slow:
             self.slow += 1
             self.slow_total_us += root.duration_us

@@ -30,13 +30,13 @@ def root_of(trace: Trace) -> tuple[Span, int]:
     return root, len(roots) - 1
 
 
-def critical_path(trace: Trace) -> list[PathSegment]:
-    """Segments whose self times add up to the root's duration."""
+def critical_path(trace: Trace, root: Span | None = None) -> list[PathSegment]:
+    """Segments whose self times add up to the duration of `root` (default: the trace's root)."""
     children: dict[str, list[Span]] = defaultdict(list)
     for span in trace.spans:
         if span.parent_id:
             children[span.parent_id].append(span)
-    root, _ = root_of(trace)
+    root = root or root_of(trace)[0]
     path: list[PathSegment] = []
     # An explicit stack, not recursion: (span, its parent, clamped start, clamped end).
     stack = [(root, None, root.start_us, root.end_us)]

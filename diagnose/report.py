@@ -84,7 +84,7 @@ def render(report: dict) -> str:
     lines = [
         f"diagnose: {report['traces']} traces from {w['label']}; {report['slow']} slow "
         f"(over {report['threshold_ms']:.0f} ms, {report['threshold_rule']})"
-        + (f"; {report['incomplete']} incomplete (spans missing their parent)" if report["incomplete"] else ""),
+        + (f"; {report['incomplete']} incomplete (spans still arriving or missing their parent)" if report["incomplete"] else ""),
     ]
     if not report["slow"]:
         lines.append("\nno slow traces in this window: nothing to blame.")

@@ -18,9 +18,9 @@ from local_stack import components as spec
 pytestmark = pytest.mark.e2e
 
 
-def diagnose_under_load(stack, tmp_path, scenarios: tuple[str, ...], mix: str, users: int = 10) -> dict:
+def diagnose_under_load(stack, tmp_path, scenarios: tuple[str, ...], mix: str, users: int = 10, rate: int = 4) -> dict:
     stack.set_scenarios(*scenarios)
-    run = [sys.executable, "-m", "loadgen", "run", "--rate", "4", "--duration", "8", "--users", str(users),
+    run = [sys.executable, "-m", "loadgen", "run", "--rate", str(rate), "--duration", "8", "--users", str(users),
            "--mix", mix, "--report-dir", str(tmp_path)]  # fmt: skip
     loaded = subprocess.run(run, capture_output=True, text=True, timeout=600, cwd=spec.REPO, env=stack.local.env)
     assert loaded.returncode in (0, SLO_MISSED), loaded.stderr
@@ -31,12 +31,13 @@ def diagnose_under_load(stack, tmp_path, scenarios: tuple[str, ...], mix: str, u
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("diagnose-*.json")
     report = json.loads(path.read_text())
-    assert report["traces"] >= 32 and report["slow"] >= 1
+    assert report["traces"] >= 8 * rate and report["slow"] >= 1
     return report
 
 
 def test_n_plus_one_is_named_with_its_pattern(stack, tmp_path):
-    report = diagnose_under_load(stack, tmp_path, ("n_plus_one",), "list_conversations=1")
+    # Each listing now costs FerretDB a scan per conversation: a gentle rate keeps it from drowning.
+    report = diagnose_under_load(stack, tmp_path, ("n_plus_one",), "list_conversations=1", rate=1)
     top = report["culprits"][0]
     assert top["operation"] == "chat: find messages  (in fetch_previews)"
     assert top["pattern"].startswith("N+1 queries")
@@ -64,7 +65,7 @@ def test_unbounded_query_is_recognised(stack, tmp_path):
 
 
 def test_two_scenarios_at_once_both_make_the_top_three(stack, tmp_path):
-    report = diagnose_under_load(stack, tmp_path, ("n_plus_one", "slow_external_call"), "list_conversations=1,profile=1")
+    report = diagnose_under_load(stack, tmp_path, ("n_plus_one", "slow_external_call"), "list_conversations=1,profile=3", rate=2)
     named = [c["operation"] for c in report["culprits"]]
     assert "chat: find messages  (in fetch_previews)" in named
     assert "llm-stub: lookup_avatar  (in fetch_avatar)" in named

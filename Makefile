@@ -10,7 +10,7 @@ TOOLS := .tools/bin
 # The collector builder's release; keep it equal to the modules in otel-collector/builder-config.yaml.
 OCB_VERSION := v0.161.0
 
-.PHONY: help venv tools up down logs local-up local-down local-status seed loadtest compare scenarios scenario fix break test clean
+.PHONY: help venv tools up down logs local-up local-down local-status seed loadtest compare diagnose diagnose-compare scenarios scenario fix break test clean
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -78,6 +78,12 @@ loadtest: venv ## Open-model load test of chat: RATE=req/s DURATION=s; prints pe
 
 compare: venv ## The last two load test reports side by side (before and after a fix)
 	$(PY) -m loadgen compare
+
+diagnose: venv ## Name the culprit of the last load test's slow requests, with evidence (also reports/diagnose-latest.md)
+	$(PY) -m diagnose --markdown reports/diagnose-latest.md
+
+diagnose-compare: venv ## The last two diagnoses side by side: did the fix work?
+	$(PY) -m diagnose compare
 
 scenarios: venv ## Which latency scenarios are on
 	$(PY) -m loadgen scenarios

@@ -65,7 +65,7 @@ def diagnose(args: argparse.Namespace) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m diagnose", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--jaeger-url", default=os.environ.get("JAEGER_URL", "http://127.0.0.1:16686"))
+    parser.add_argument("--jaeger-url", default=os.environ.get("JAEGER_URL", "http://localhost:16686"))
     parser.add_argument("--mongo-url", default=os.environ.get("MONGO_URL", "mongodb://127.0.0.1:27017"))
     parser.add_argument("--db", default=os.environ.get("MONGO_DB", "chatlab"))
     parser.add_argument("--service", default="chat", help="the service whose requests are studied")

@@ -44,7 +44,7 @@ def build(analysis: Analysis, window: dict, jaeger_url: str, mongo_url: str, db_
                 "statement": operation.statement or None,
                 "slow_share": round(slow_share, 3),
                 "normal_share": round(normal_share, 3),
-                "mean_ms_per_slow_trace": round(stats.slow_us / max(1, analysis.slow) / 1000, 1),
+                "mean_ms_per_slow_trace": round(stats.slow_us / max(1, stats.slow_traces) / 1000, 1),
                 "dominated_slow_requests": stats.dominated,
                 "pattern": kind,
                 "database": evidence.__dict__ if evidence else None,
@@ -94,7 +94,7 @@ def render(report: dict) -> str:
             f"#{rank}  {c['operation']}",
             f"    {c['slow_share']:.0%} of slow-trace latency (normal traces: {c['normal_share']:.0%}); "
             f"the biggest cost in {c['dominated_slow_requests']} of {report['slow']} slow requests, "
-            f"{c['mean_ms_per_slow_trace']:.0f} ms per slow request on the critical path",
+            f"{c['mean_ms_per_slow_trace']:.0f} ms of the critical path of each slow request it is in",
             f"    pattern   {c['pattern']}",
         ]
         if c["statement"]:

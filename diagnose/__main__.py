@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from diagnose import report
-from diagnose.analysis import Analysis, service_root
+from diagnose.analysis import Analysis, summarize
 from diagnose.critical_path import root_of
 from diagnose.traces import Jaeger, JaegerError, Trace
 from loadgen.stats import LatencyStats
@@ -43,23 +43,22 @@ def _requests(args: argparse.Namespace, jaeger: Jaeger, window: dict) -> Iterato
             yield trace
 
 
-def _threshold(args: argparse.Namespace, jaeger: Jaeger, window: dict) -> tuple[float, str]:
-    if args.split == "slo":
-        return args.slo_ms, "the SLO"
-    durations = LatencyStats()  # one pass for the durations only: p95 first, then the analysis
-    for trace in _requests(args, jaeger, window):
-        if root := service_root(trace, args.service):
-            durations.record(root.duration_us / 1e6, "ok")
-    return durations.percentile_ms(95), "the window's p95"
-
-
 def diagnose(args: argparse.Namespace) -> dict:
     jaeger = Jaeger(args.jaeger_url)
     window = _window(args)
-    threshold_ms, rule = _threshold(args, jaeger, window)
-    analysis = Analysis(threshold_ms, rule)
-    for trace in _requests(args, jaeger, window):
-        analysis.add(trace, args.service)
+    if args.split == "slo":  # the threshold is known: stream, keeping nothing per trace
+        analysis = Analysis(args.slo_ms, "the SLO")
+        for trace in _requests(args, jaeger, window):
+            analysis.add(trace, args.service)
+    else:  # the threshold is the window's p95: keep each trace's small summary, then split
+        summaries = [(summarize(t, args.service), root_of(t)[1]) for t in _requests(args, jaeger, window)]
+        durations = LatencyStats()
+        for summary, _ in summaries:
+            if summary:
+                durations.record(summary.duration_us / 1e6, "ok")
+        analysis = Analysis(durations.percentile_ms(95), "the window's p95")
+        for summary, orphans in summaries:
+            analysis.add_summary(summary, orphans)
     return report.build(analysis, window, args.jaeger_url, args.mongo_url, args.db, args.top)
 
 

@@ -68,6 +68,54 @@ class OperationStats:
     examples: list[tuple[int, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class OperationInTrace:
+    self_us: int
+    calls: int
+    siblings: int
+    unbounded: bool
+    has_children: bool
+
+
+@dataclass(frozen=True)
+class TraceSummary:
+    """What the analysis keeps of one trace: a few numbers per operation, not its spans."""
+
+    trace_id: str
+    endpoint: str
+    duration_us: int
+    operations: dict[Operation, OperationInTrace]
+
+
+def summarize(trace: Trace, service: str) -> TraceSummary | None:
+    """The critical path of the studied service's request, grouped by operation; None if absent."""
+    root = service_root(trace, service)
+    if root is None:
+        return None
+    path = critical_path(trace, root)
+    by_id = {s.span_id: s for s in trace.spans}
+    children = Counter(s.parent_id for s in trace.spans)
+    siblings = Counter((s.parent_id, s.service, s.name, s.statement) for s in trace.spans)
+    grouped: dict[Operation, list[PathSegment]] = defaultdict(list)
+    for segment in path:
+        grouped[operation_of(segment, by_id, service)].append(segment)
+    return TraceSummary(
+        trace.trace_id,
+        root.name,
+        root.duration_us,
+        {
+            operation: OperationInTrace(
+                self_us=sum(seg.self_us for seg in segments),
+                calls=len(segments),
+                siblings=max(siblings[(g.span.parent_id, g.span.service, g.span.name, g.span.statement)] for g in segments),
+                unbounded=any(_unbounded(g.span, trace) for g in segments),
+                has_children=any(children[g.span.span_id] for g in segments),
+            )
+            for operation, segments in grouped.items()
+        },
+    )
+
+
 @dataclass
 class Analysis:
     threshold_ms: float
@@ -81,42 +129,32 @@ class Analysis:
     endpoints: dict[str, LatencyStats] = field(default_factory=lambda: defaultdict(LatencyStats))
 
     def add(self, trace: Trace, service: str) -> None:
-        _, orphans = root_of(trace)
-        root = service_root(trace, service)
+        self.add_summary(summarize(trace, service), orphans=root_of(trace)[1])
+
+    def add_summary(self, summary: TraceSummary | None, orphans: int = 0) -> None:
         self.traces += 1
         # Still arriving (the service's spans are not in Jaeger yet) or broken: counted, not judged.
-        self.incomplete += orphans > 0 or root is None
-        if root is None:
+        self.incomplete += orphans > 0 or summary is None
+        if summary is None:
             return
-        slow = root.duration_us >= self.threshold_ms * 1000
-        self.endpoints[root.name].record(root.duration_us / 1e6, "ok")
-        path = critical_path(trace, root)
-        if slow:
-            self.slow += 1
-            self.slow_total_us += root.duration_us
-        else:
-            self.normal_total_us += root.duration_us
-        by_id = {s.span_id: s for s in trace.spans}
-        operations = {segment.span.span_id: operation_of(segment, by_id, service) for segment in path}
-        per_trace: dict[Operation, int] = Counter()
-        for segment in path:
-            per_trace[operations[segment.span.span_id]] += segment.self_us
-        siblings = Counter((s.parent_id, s.service, s.name, s.statement) for s in trace.spans)
-        if slow:
-            self.operations[max(per_trace, key=per_trace.get)].dominated += 1
-        for operation, self_us in per_trace.items():
+        self.endpoints[summary.endpoint].record(summary.duration_us / 1e6, "ok")
+        if summary.duration_us < self.threshold_ms * 1000:
+            self.normal_total_us += summary.duration_us
+            for operation, seen in summary.operations.items():
+                self.operations[operation].normal_us += seen.self_us
+            return
+        self.slow += 1
+        self.slow_total_us += summary.duration_us
+        self.operations[max(summary.operations, key=lambda o: summary.operations[o].self_us)].dominated += 1
+        for operation, seen in summary.operations.items():
             stats = self.operations[operation]
-            if not slow:
-                stats.normal_us += self_us
-                continue
-            stats.slow_us += self_us
+            stats.slow_us += seen.self_us
             stats.slow_traces += 1
-            spans = [s.span for s in path if operations[s.span.span_id] == operation]
-            stats.calls_in_slow += len(spans)
-            stats.max_siblings = max(stats.max_siblings, *(siblings[(s.parent_id, s.service, s.name, s.statement)] for s in spans))
-            stats.unbounded |= any(_unbounded(s, trace) for s in spans)
-            stats.has_children |= any(trace.children(s) for s in spans)
-            entry = (self_us, trace.trace_id)
+            stats.calls_in_slow += seen.calls
+            stats.max_siblings = max(stats.max_siblings, seen.siblings)
+            stats.unbounded |= seen.unbounded
+            stats.has_children |= seen.has_children
+            entry = (seen.self_us, summary.trace_id)
             if len(stats.examples) < EXAMPLES:
                 heapq.heappush(stats.examples, entry)
             elif entry > stats.examples[0]:

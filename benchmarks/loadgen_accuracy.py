@@ -31,7 +31,7 @@ from loadgen.spans import SpanRecorder
 from loadgen.traffic import Request, TrafficMix, log_in
 from local_stack import components as spec
 from services.telemetry.tracing import resource_for
-from tests.e2e.jaeger import fetch_trace
+from diagnose.traces import Jaeger
 
 # Jaeger's service list: answered from memory by a Go server that keeps connections alive.
 TRIVIAL_URL = spec.JAEGER_URL
@@ -71,8 +71,9 @@ def client_vs_server(rate: float, duration: float) -> tuple[float, float, int]:
     count = int(rate * duration)
     results = asyncio.run(_drive(spec.CHAT_URL, {"profile": 1}, Plan(rate, duration, keep_slowest=count), users=True))
     client_ms, server_ms = [], []
+    jaeger = Jaeger(spec.JAEGER_URL)
     for sample in results.slowest_first():
-        trace = fetch_trace(sample.trace_id)
+        trace = jaeger.trace(sample.trace_id)
         server = [s for s in trace.spans if s.service == "chat" and s.name == "GET /api/profile"] if trace else []
         if server:
             client_ms.append(sample.latency_s * 1000)

@@ -18,9 +18,11 @@ from local_stack import components as spec
 pytestmark = pytest.mark.e2e
 
 
-def diagnose_under_load(stack, tmp_path, scenarios: tuple[str, ...], mix: str, users: int = 10, rate: int = 4) -> dict:
+def diagnose_under_load(
+    stack, tmp_path, scenarios: tuple[str, ...], mix: str, users: int = 10, rate: int = 4, duration: int = 8
+) -> dict:
     stack.set_scenarios(*scenarios)
-    run = [sys.executable, "-m", "loadgen", "run", "--rate", str(rate), "--duration", "8", "--users", str(users),
+    run = [sys.executable, "-m", "loadgen", "run", "--rate", str(rate), "--duration", str(duration), "--users", str(users),
            "--mix", mix, "--report-dir", str(tmp_path)]  # fmt: skip
     loaded = subprocess.run(run, capture_output=True, text=True, timeout=600, cwd=spec.REPO, env=stack.local.env)
     assert loaded.returncode in (0, SLO_MISSED), loaded.stderr
@@ -31,7 +33,7 @@ def diagnose_under_load(stack, tmp_path, scenarios: tuple[str, ...], mix: str, u
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("diagnose-*.json")
     report = json.loads(path.read_text())
-    assert report["traces"] >= 8 * rate and report["slow"] >= 1
+    assert report["traces"] >= duration * rate and report["slow"] >= 1
     return report
 
 
@@ -44,7 +46,8 @@ def test_n_plus_one_is_named_with_its_pattern(stack, tmp_path):
 
 
 def test_slow_external_call_is_named_by_the_step_that_waits_on_it(stack, tmp_path):
-    report = diagnose_under_load(stack, tmp_path, ("slow_external_call",), "profile=1")
+    # 8% of avatar calls land in the tail: 80 calls make a run without one a 1-in-250 event.
+    report = diagnose_under_load(stack, tmp_path, ("slow_external_call",), "profile=1", rate=5, duration=16)
     top = report["culprits"][0]
     assert top["operation"] == "llm-stub: lookup_avatar  (in fetch_avatar)"
     assert top["pattern"].startswith("slow outbound call")
@@ -65,7 +68,10 @@ def test_unbounded_query_is_recognised(stack, tmp_path):
 
 
 def test_two_scenarios_at_once_both_make_the_top_three(stack, tmp_path):
-    report = diagnose_under_load(stack, tmp_path, ("n_plus_one", "slow_external_call"), "list_conversations=1,profile=3", rate=2)
+    # 1 listing a second keeps FerretDB afloat; 60 profile calls make a tail all but certain.
+    report = diagnose_under_load(
+        stack, tmp_path, ("n_plus_one", "slow_external_call"), "list_conversations=1,profile=3", rate=4, duration=20
+    )
     named = [c["operation"] for c in report["culprits"]]
     assert "chat: find messages  (in fetch_previews)" in named
     assert "llm-stub: lookup_avatar  (in fetch_avatar)" in named

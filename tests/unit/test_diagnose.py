@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import httpx
-import pytest
 
 from diagnose.__main__ import main as diagnose_main
 from diagnose.analysis import Analysis, pattern

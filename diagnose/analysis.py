@@ -122,6 +122,7 @@ class Analysis:
     threshold_rule: str
     traces: int = 0
     slow: int = 0
+    normal: int = 0
     slow_total_us: int = 0
     normal_total_us: int = 0
     incomplete: int = 0
@@ -139,6 +140,7 @@ class Analysis:
             return
         self.endpoints[summary.endpoint].record(summary.duration_us / 1e6, "ok")
         if summary.duration_us < self.threshold_ms * 1000:
+            self.normal += 1
             self.normal_total_us += summary.duration_us
             for operation, seen in summary.operations.items():
                 self.operations[operation].normal_us += seen.self_us
@@ -160,20 +162,25 @@ class Analysis:
             elif entry > stats.examples[0]:
                 heapq.heapreplace(stats.examples, entry)
 
-    def ranked(self) -> list[tuple[Operation, OperationStats, float, float]]:
-        """(operation, stats, share of slow-trace latency, share of normal-trace latency), worst first.
+    def excess_us(self, stats: OperationStats) -> float:
+        """How much more critical-path time it costs a slow request than a normal one, on average.
 
-        First by how many slow requests it dominated, so that two causes hurting different requests
-        both surface; then by how much more of the slow traces' time it takes than of the normal
-        ones': slow everywhere is a cost, slow only in the tail is a culprit.
+        These add up, over all operations, to the gap between the two groups' mean latencies: the
+        ranking splits that gap. Slow everywhere is a cost; slow only in the tail is a culprit.
         """
+        slow_mean = stats.slow_us / self.slow if self.slow else 0.0
+        normal_mean = stats.normal_us / self.normal if self.normal else 0.0
+        return slow_mean - normal_mean
+
+    def ranked(self) -> list[tuple[Operation, OperationStats, float, float]]:
+        """(operation, stats, share of slow-trace latency, share of normal-trace latency), worst first."""
         rows = []
         for operation, stats in self.operations.items():
             slow_share = stats.slow_us / self.slow_total_us if self.slow_total_us else 0.0
             normal_share = stats.normal_us / self.normal_total_us if self.normal_total_us else 0.0
             if stats.slow_us:
                 rows.append((operation, stats, slow_share, normal_share))
-        return sorted(rows, key=lambda r: (r[1].dominated, r[2] - r[3]), reverse=True)
+        return sorted(rows, key=lambda r: self.excess_us(r[1]), reverse=True)
 
 
 def _unbounded(span: Span, trace: Trace) -> bool:

@@ -46,6 +46,7 @@ def build(analysis: Analysis, window: dict, jaeger_url: str, mongo_url: str, db_
                 "normal_share": round(normal_share, 3),
                 "mean_ms_per_slow_trace": round(stats.slow_us / max(1, stats.slow_traces) / 1000, 1),
                 "dominated_slow_requests": stats.dominated,
+                "excess_ms": round(analysis.excess_us(stats) / 1000, 1),
                 "pattern": kind,
                 "database": evidence.__dict__ if evidence else None,
                 "suggested_index": shape.create_index_command() if shape else None,
@@ -92,9 +93,9 @@ def render(report: dict) -> str:
         lines += [
             "",
             f"#{rank}  {c['operation']}",
-            f"    {c['slow_share']:.0%} of slow-trace latency (normal traces: {c['normal_share']:.0%}); "
-            f"the biggest cost in {c['dominated_slow_requests']} of {report['slow']} slow requests, "
-            f"{c['mean_ms_per_slow_trace']:.0f} ms of the critical path of each slow request it is in",
+            f"    +{c['excess_ms']:.0f} ms per slow request over a normal one; {c['slow_share']:.0%} of slow-trace "
+            f"latency (normal traces: {c['normal_share']:.0%}); the biggest cost in {c['dominated_slow_requests']} "
+            f"of {report['slow']} slow requests",
             f"    pattern   {c['pattern']}",
         ]
         if c["statement"]:

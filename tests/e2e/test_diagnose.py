@@ -75,3 +75,4 @@ def test_two_scenarios_at_once_both_make_the_top_three(stack, tmp_path):
     named = [c["operation"] for c in report["culprits"]]
     assert "chat: find messages  (in fetch_previews)" in named
     assert "llm-stub: lookup_avatar  (in fetch_avatar)" in named
+

@@ -11,7 +11,8 @@ FIXES = {
     "N+1": "fetch the whole page in one query ($in over its ids) instead of one query per item",
     "unbounded": "bound it: the newest 50 with .limit(50), and a cursor for the rest",
     "outbound": "take it off the hot path: cache the answer (Redis), and bound the wait with a timeout and a fallback",
-    "itself": "do less in the span: project only the fields the response needs, serialize with a compiled encoder",
+    # Only for a childless span's own time; time between a span's children has no one advice.
+    "(CPU": "do less in the span: project only the fields the response needs, serialize with a compiled encoder",
 }
 
 

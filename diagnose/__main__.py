@@ -59,7 +59,7 @@ def diagnose(args: argparse.Namespace) -> dict:
         analysis = Analysis(durations.percentile_ms(95), "the window's p95")
         for summary, orphans in summaries:
             analysis.add_summary(summary, orphans)
-    return report.build(analysis, window, args.jaeger_url, args.mongo_url, args.db, args.top)
+    return report.build(analysis, window, args.jaeger_url, args.mongo_url, args.db, args.top, args.service)
 
 
 def main(argv: list[str] | None = None) -> int:

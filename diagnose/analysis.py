@@ -191,8 +191,8 @@ def _unbounded(span: Span, trace: Trace) -> bool:
     return any(s.name == f"getMore {collection}" and s.parent_id == span.parent_id for s in trace.spans)
 
 
-def pattern(operation: Operation, stats: OperationStats) -> str:
-    """Which of the lab's culprit shapes this one has, in a phrase."""
+def pattern(operation: Operation, stats: OperationStats, service: str = "chat") -> str:
+    """Which of the lab's culprit shapes this one has, in a phrase; `service` is the one studied."""
     is_db = bool(operation.statement)
     per_trace = stats.calls_in_slow / max(1, stats.slow_traces)
     if is_db and stats.max_siblings >= REPEAT_THRESHOLD:
@@ -201,7 +201,7 @@ def pattern(operation: Operation, stats: OperationStats) -> str:
         return "unbounded query: a find with no limit, fetching batch after batch of everything it matches"
     if is_db:
         return f"one dominating database call ({per_trace:.1f} per slow request)"
-    if operation.name in HTTP_METHODS or operation.service != "chat":
+    if operation.name in HTTP_METHODS or operation.service != service:
         return "slow outbound call: the request waits on another service"
     if not stats.has_children:
         return "time spent in the span itself (CPU: building or serializing a response)"

@@ -30,10 +30,12 @@ def _fix(kind: str, shape, evidence: DatabaseEvidence | None) -> str:
     return "read the example traces"
 
 
-def build(analysis: Analysis, window: dict, jaeger_url: str, mongo_url: str, db_name: str, top: int) -> dict:
+def build(
+    analysis: Analysis, window: dict, jaeger_url: str, mongo_url: str, db_name: str, top: int, service: str
+) -> dict:
     culprits = []
     for operation, stats, slow_share, normal_share in analysis.ranked()[:top]:
-        kind = pattern(operation, stats)
+        kind = pattern(operation, stats, service)
         shape = parse_shape(operation.statement) if operation.statement else None
         evidence = check(shape, mongo_url, db_name) if shape else None
         culprits.append(

@@ -1,7 +1,8 @@
 """`python -m diagnose` on the local stack names the scenario that is on, from the traces alone.
 
 On FerretDB every query on messages is a collection scan, fixed or not, so each case drives only the
-endpoint its scenario breaks; slow means over the 500 ms SLO, as `make diagnose` has it.
+endpoint its scenario breaks; slow means over the 500 ms SLO, as `make diagnose` has it, except
+where a case says otherwise.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ pytestmark = pytest.mark.e2e
 
 
 def diagnose_under_load(
-    stack, tmp_path, scenarios: tuple[str, ...], mix: str, users: int = 10, rate: int = 4, duration: int = 8
+    stack, tmp_path, scenarios: tuple[str, ...], mix: str, users: int = 10, rate: int = 4, duration: int = 8,
+    split: str = "slo",
 ) -> dict:
     stack.set_scenarios(*scenarios)
     run = [sys.executable, "-m", "loadgen", "run", "--rate", str(rate), "--duration", str(duration), "--users", str(users),
@@ -27,7 +29,7 @@ def diagnose_under_load(
     loaded = subprocess.run(run, capture_output=True, text=True, timeout=600, cwd=spec.REPO, env=stack.local.env)
     assert loaded.returncode in (0, SLO_MISSED), loaded.stderr
     result = subprocess.run(
-        [sys.executable, "-m", "diagnose", "--report-dir", str(tmp_path), "--top", "3"],
+        [sys.executable, "-m", "diagnose", "--split", split, "--report-dir", str(tmp_path), "--top", "3"],
         capture_output=True, text=True, timeout=240, cwd=spec.REPO, env=stack.local.env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -54,7 +56,9 @@ def test_slow_external_call_is_named_by_the_step_that_waits_on_it(stack, tmp_pat
 
 
 def test_the_incident_is_the_messages_scan_with_the_index_to_create(stack, tmp_path):
-    report = diagnose_under_load(stack, tmp_path, ("missing_index",), "chat_followup=1,history=1")
+    # On a fresh FerretDB a 5,000-message scan plus the model call sits right at the 500 ms SLO, so
+    # this case splits at the window's p95: the slowest of these requests are the longest scans.
+    report = diagnose_under_load(stack, tmp_path, ("missing_index",), "chat_followup=1,history=1", split="p95")
     top = report["culprits"][0]
     assert top["name"] == "find messages" and top["pattern"].startswith("one dominating database call")
     assert top["suggested_index"] == "db.messages.createIndex({conversation_id: 1, timestamp: 1})"

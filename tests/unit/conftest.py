@@ -144,5 +144,8 @@ async def lab(mongo_url: str, redis_url: str):
         httpx.AsyncClient(transport=IsolatedASGITransport(chat), base_url="http://chat") as client,
     ):
         yield Lab(client, mongo[db_name], exporter, chat_settings, auth_settings, auth)
-    await mongo.drop_database(db_name)
     await mongo.close()
+    # A fresh client: the end-to-end fault tests restart the server, leaving the pool above with
+    # closed connections by the time this session-wide teardown runs.
+    async with AsyncMongoClient(mongo_url) as cleanup:
+        await cleanup.drop_database(db_name)
